@@ -45,6 +45,9 @@ type Port struct {
 	mtu       int
 	statsBase Stats
 	xBase     []XStat
+	// retired holds the counters of queues a later Configure replaced, so that
+	// the raw totals never go back and the baselines stay valid.
+	retired Stats
 }
 
 var (
@@ -80,6 +83,13 @@ func Create(devargs string) (*Port, error) {
 	}
 	portsMu.Lock()
 	defer portsMu.Unlock()
+	// Again: another Create of the same name may have won while this one probed.
+	for _, p := range ports {
+		if p != nil && p.name == da.Name {
+			dev.Close()
+			return nil, fmt.Errorf("ethdev: device %q already exists (port %d): %w", da.Name, p.id, ErrBusy)
+		}
+	}
 	for id := range ports {
 		if ports[id] == nil {
 			p := &Port{id: uint16(id), name: da.Name, devargs: da, driver: drv.Name(), dev: dev, mtu: EtherMTU}
@@ -233,6 +243,7 @@ func (p *Port) Configure(nbRxq, nbTxq int, conf *Config) error {
 	}
 	p.conf = c
 	p.mtu = c.MTU
+	p.addQueueStats(&p.retired)
 	p.rxq = make([]*RxQueue, nbRxq)
 	p.txq = make([]*TxQueue, nbTxq)
 	for i := range p.rxq {
@@ -471,7 +482,14 @@ func (p *Port) Stats() (Stats, error) {
 }
 
 func (p *Port) rawStats() Stats {
-	var s Stats
+	s := p.retired
+	p.addQueueStats(&s)
+	p.dev.Stats(&s)
+	return s
+}
+
+// addQueueStats adds the counters of the current queues to s.
+func (p *Port) addQueueStats(s *Stats) {
 	for i, q := range p.rxq {
 		pk, by, er := q.stats.Packets.Load(), q.stats.Bytes.Load(), q.stats.Errors.Load()
 		s.IPackets += pk
@@ -480,7 +498,9 @@ func (p *Port) rawStats() Stats {
 		s.IMissed += q.stats.Missed.Load()
 		s.RxNombuf += q.stats.Nombuf.Load()
 		if i < QueueStatCounters {
-			s.QIPackets[i], s.QIBytes[i], s.QErrors[i] = pk, by, er
+			s.QIPackets[i] += pk
+			s.QIBytes[i] += by
+			s.QErrors[i] += er
 		}
 	}
 	for i, q := range p.txq {
@@ -489,11 +509,10 @@ func (p *Port) rawStats() Stats {
 		s.OBytes += by
 		s.OErrors += er
 		if i < QueueStatCounters {
-			s.QOPackets[i], s.QOBytes[i] = pk, by
+			s.QOPackets[i] += pk
+			s.QOBytes[i] += by
 		}
 	}
-	p.dev.Stats(&s)
-	return s
 }
 
 // ResetStats zeroes the counters Stats and XStats report (rte_eth_stats_reset).
@@ -503,8 +522,12 @@ func (p *Port) ResetStats() error {
 	if p.state == stateClosed {
 		return p.opErr("stats_reset", -1, ErrClosed)
 	}
-	p.statsBase = p.rawStats()
-	p.xBase = p.rawXStats()
+	// One snapshot for both baselines, so that Stats and XStats agree after a
+	// reset taken while traffic flows; per-queue names for every queue that has
+	// counters, so that the baseline still applies after Configure adds queues.
+	s := p.rawStats()
+	p.statsBase = s
+	p.xBase = p.dev.XStats(genericXStats(nil, &s, QueueStatCounters, QueueStatCounters))
 	return nil
 }
 
@@ -523,10 +546,14 @@ func (p *Port) XStats() ([]XStat, error) {
 		return nil, p.opErr("xstats_get", -1, ErrClosed)
 	}
 	x := p.rawXStats()
+	// By name: the per-queue names, and so the driver's positions, change with
+	// the number of queues.
+	base := make(map[string]uint64, len(p.xBase))
+	for _, b := range p.xBase {
+		base[b.Name] = b.Value
+	}
 	for i := range x {
-		if i < len(p.xBase) && p.xBase[i].Name == x[i].Name {
-			x[i].Value -= p.xBase[i].Value
-		}
+		x[i].Value -= base[x[i].Name]
 	}
 	return x, nil
 }

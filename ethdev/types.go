@@ -73,7 +73,8 @@ func (m MAC) String() string {
 // ParseMAC parses "xx:xx:xx:xx:xx:xx" (or '-' separated), any case.
 func ParseMAC(s string) (MAC, error) {
 	var m MAC
-	parts := strings.FieldsFunc(s, func(r rune) bool { return r == ':' || r == '-' })
+	// Split, not FieldsFunc: an empty byte ("02::00...", a trailing ':') is an error.
+	parts := strings.Split(strings.ReplaceAll(s, "-", ":"), ":")
 	if len(parts) != 6 {
 		return m, fmt.Errorf("bad MAC address %q: want 6 hex bytes", s)
 	}

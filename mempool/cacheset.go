@@ -9,8 +9,10 @@ const maxCacheSetPools = 8
 // a cache. Caches are created on first use of each pool (one allocation per pool,
 // not per packet). The zero value is ready to use; Close it when the owner is done.
 type CacheSet struct {
-	n       int
-	ids     [maxCacheSetPools]uint16
+	n int
+	// pools, not pool ids: an id is reused once its pool is closed, and a cache
+	// of the closed pool must not take the new pool's mbufs.
+	pools   [maxCacheSetPools]*Pool
 	caches  [maxCacheSetPools]*Cache
 	noCache bool
 }
@@ -18,24 +20,23 @@ type CacheSet struct {
 // Cache returns the set's cache for pool p, creating it on first use (nil when p has
 // no cache or the set is full).
 func (s *CacheSet) Cache(p *Pool) *Cache {
-	return s.cacheFor(p.id)
+	return s.cacheFor(p)
 }
 
-func (s *CacheSet) cacheFor(id uint16) *Cache {
+func (s *CacheSet) cacheFor(p *Pool) *Cache {
 	if s.noCache {
 		return nil
 	}
 	for i := 0; i < s.n; i++ {
-		if s.ids[i] == id {
+		if s.pools[i] == p {
 			return s.caches[i]
 		}
 	}
 	if s.n == maxCacheSetPools {
 		return nil
 	}
-	p := poolByID(id)
 	c := p.NewCache()
-	s.ids[s.n] = id
+	s.pools[s.n] = p
 	s.caches[s.n] = c
 	s.n++
 	return c
@@ -55,7 +56,8 @@ func (s *CacheSet) FreeBulk(ms []*Mbuf) {
 	var cur uint16
 	flush := func() {
 		if k > 0 {
-			poolByID(cur).PutBulk(s.cacheFor(cur), batch[:k])
+			p := poolByID(cur)
+			p.PutBulk(s.cacheFor(p), batch[:k])
 			k = 0
 		}
 	}
@@ -90,6 +92,7 @@ func (s *CacheSet) Close() {
 	for i := 0; i < s.n; i++ {
 		s.caches[i].Close()
 		s.caches[i] = nil
+		s.pools[i] = nil
 	}
 	s.n = 0
 }

@@ -404,10 +404,16 @@ func (m *Mbuf) Priv() []byte {
 // RefCnt is the reference count (1 for an mbuf with a single owner).
 func (m *Mbuf) RefCnt() int { return int(atomic.LoadUint32(&m.refcnt)) }
 
-// RefCntUpdate adds delta to the reference count and returns the new value. Each
-// extra reference must be dropped with its own Free.
+// RefCntUpdate adds delta to the reference count of every segment of the chain
+// (rte_pktmbuf_refcnt_update, since Free drops one reference from every segment)
+// and returns the first segment's new value. Each extra reference must be dropped
+// with its own Free.
 func (m *Mbuf) RefCntUpdate(delta int) int {
-	return int(atomic.AddUint32(&m.refcnt, uint32(int32(delta))))
+	n := int(atomic.AddUint32(&m.refcnt, uint32(int32(delta))))
+	for s := m.Next(); s != nil; s = s.Next() {
+		atomic.AddUint32(&s.refcnt, uint32(int32(delta)))
+	}
+	return n
 }
 
 // prefree drops one reference to segment m and reports whether it goes back to

@@ -116,6 +116,7 @@ func BenchmarkSPSCPair(b *testing.B) {
 		got += n
 	}
 	wg.Wait()
+	reportPerElem(b, 1)
 }
 
 // putLoop, getLoop, putCopy and getCopy are the two ways put and get can

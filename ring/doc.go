@@ -29,8 +29,9 @@
 //     one busy goroutine per CPU, such as eal lcores.
 //   - single (SP/SC, flags SPEnq and SCDeq): one goroutine at a time on that
 //     side. The head is moved with a store instead of a compare-and-swap and
-//     nothing waits for other calls; this is cheaper, and using such a side from two goroutines at once corrupts
-//     the ring (the race detector reports it).
+//     nothing waits for other calls. This is cheaper; using such a side from
+//     two goroutines at once corrupts the ring (the race detector normally
+//     reports it).
 //
 // The generic calls (EnqueueBulk, DequeueBurst, Enqueue, ...) use the modes
 // chosen at creation; MPEnqueue*, SPEnqueue*, MCDequeue* and SCDequeue* force a

@@ -71,9 +71,10 @@ type Ring[T any] struct {
 	flags    Flags
 	name     string
 
-	// The producer and consumer indices each sit on their own cache line. The
-	// pads are large enough (>= 64 bytes plus the 8 bytes of a headTail) that
-	// no line can hold bytes of two groups, whatever the struct's alignment.
+	// The producer and consumer indices each sit on their own cache line:
+	// every pad leaves at least 64 bytes between two groups of fields, so no
+	// 64-byte line holds bytes of both, whatever the Ring's address
+	// (TestLayout).
 	_    [cacheLine]byte
 	prod headTail
 	_    [2*cacheLine - 8]byte

@@ -73,8 +73,8 @@ func TestNewErrors(t *testing.T) {
 		{-8, ExactSize, ErrInvalidSize},
 		{3, 0, ErrInvalidSize},
 		{1000, SPEnq | SCDeq, ErrInvalidSize},
-		{1 << 31, 0, ErrInvalidSize},         // more than 0x7fffffff slots
-		{1 << 30, ExactSize, ErrInvalidSize}, // would need 2^31 slots
+		{int(min(1<<31, uint64(math.MaxInt))), 0, ErrInvalidSize}, // more than 0x7fffffff slots (64-bit int)
+		{1 << 30, ExactSize, ErrInvalidSize},                      // would need 2^31 slots
 		{math.MaxInt32, ExactSize, ErrInvalidSize},
 		{8, 0x8, ErrInvalidFlags}, // DPDK's RING_F_MP_RTS_ENQ: not supported
 		{8, 0x80000000, ErrInvalidFlags},
@@ -167,14 +167,14 @@ func TestBurstPartial(t *testing.T) {
 			out := []int{-1, -1, -1, -1}
 			require.Equal(t, 4, m.deqBurst(r, out))
 			require.Equal(t, []int{0, 1, 2, 3}, out)
-			require.Equal(t, 3, m.enqBurst(r, seq(7, 5)), "wraps")
+			require.Equal(t, 4, m.enqBurst(r, seq(7, 5)), "wraps")
 
 			out = make([]int, 10)
 			for i := range out {
 				out[i] = -1
 			}
-			require.Equal(t, 6, m.deqBurst(r, out))
-			require.Equal(t, []int{4, 5, 6, 7, 8, 9, -1, -1, -1, -1}, out, "out[n:] untouched")
+			require.Equal(t, 7, m.deqBurst(r, out))
+			require.Equal(t, []int{4, 5, 6, 7, 8, 9, 10, -1, -1, -1}, out, "out[n:] untouched")
 			require.Equal(t, 0, m.deqBurst(r, out))
 			require.True(t, r.Empty())
 		})

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -99,8 +100,11 @@ func NewNetns(t testing.TB) *Netns {
 // Delete kills what runs in the namespace and removes it. It is idempotent.
 func (n *Netns) Delete() {
 	if pids, err := Output(5*time.Second, "ip", "netns", "pids", n.Name); err == nil {
+		self := strconv.Itoa(os.Getpid())
 		for _, p := range strings.Fields(pids) {
-			Output(5*time.Second, "kill", "-9", p)
+			if p != self { // never the test process itself, whatever thread visited
+				Output(5*time.Second, "kill", "-9", p)
+			}
 		}
 	}
 	Output(10*time.Second, "ip", "netns", "del", n.Name)
@@ -130,7 +134,7 @@ func Veth(t testing.TB, a *Netns, ifA string, b *Netns, ifB string) {
 	Run(t, 10*time.Second, "ip", "link", "set", tmpA, "netns", a.Name, "name", ifA)
 	Run(t, 10*time.Second, "ip", "link", "set", tmpB, "netns", b.Name, "name", ifB)
 	for _, x := range []struct {
-		ns *Netns
+		ns  *Netns
 		ifc string
 	}{{a, ifA}, {b, ifB}} {
 		x.ns.Exec(t, "sysctl", "-qw", "net.ipv6.conf."+x.ifc+".disable_ipv6=1")
