@@ -60,6 +60,9 @@ type (
 	MTUSetter      interface{ SetMTU(mtu int) error }
 	MACSetter      interface{ SetMACAddr(mac MAC) error }
 	LinkSetter     interface{ SetLinkUp(up bool) error }
+	// MTUGetter reports the device's current MTU (a kernel interface's), which
+	// Port then starts from instead of EtherMTU.
+	MTUGetter interface{ MTU() int }
 )
 
 // RxBurster is a driver's RX queue fast path.

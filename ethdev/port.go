@@ -92,7 +92,7 @@ func Create(devargs string) (*Port, error) {
 	}
 	for id := range ports {
 		if ports[id] == nil {
-			p := &Port{id: uint16(id), name: da.Name, devargs: da, driver: drv.Name(), dev: dev, mtu: EtherMTU}
+			p := &Port{id: uint16(id), name: da.Name, devargs: da, driver: drv.Name(), dev: dev, mtu: deviceMTU(dev)}
 			ports[id] = p
 			return p, nil
 		}
@@ -117,12 +117,21 @@ func Attach(name, driverName string, dev Device) (*Port, error) {
 	}
 	for id := range ports {
 		if ports[id] == nil {
-			p := &Port{id: uint16(id), name: da.Name, devargs: da, driver: driverName, dev: dev, mtu: EtherMTU}
+			p := &Port{id: uint16(id), name: da.Name, devargs: da, driver: driverName, dev: dev, mtu: deviceMTU(dev)}
 			ports[id] = p
 			return p, nil
 		}
 	}
 	return nil, fmt.Errorf("ethdev: %s: all %d port ids in use: %w", da.Name, MaxPorts, ErrNoDevice)
+}
+
+func deviceMTU(dev Device) int {
+	if g, ok := dev.(MTUGetter); ok {
+		if m := g.MTU(); m > 0 {
+			return m
+		}
+	}
+	return EtherMTU
 }
 
 // CreateAll creates a port for each devargs string, in order (how an application
@@ -225,7 +234,12 @@ func (p *Port) Configure(nbRxq, nbTxq int, conf *Config) error {
 		c = *conf
 	}
 	if c.MTU == 0 {
+		// Keep the current MTU (a kernel interface's) when the device can
+		// take it, else DPDK's default.
 		c.MTU = p.mtu
+		if checkMTU(info, c.MTU) != nil {
+			c.MTU = EtherMTU
+		}
 	}
 	if err := checkMTU(info, c.MTU); err != nil {
 		return p.opErr("configure", -1, err)

@@ -103,6 +103,9 @@ func (q *TxQueue) TxBurst(pkts []*mempool.Mbuf) int {
 	var lens [txChunk]uint32
 	sent := 0
 	var bytes uint64
+	// Frames the driver takes but drops show up as growth of Errors/ErrBytes
+	// (this goroutine is their only writer); they are not counted as sent.
+	e0, eb0 := q.stats.Errors.Load(), q.stats.ErrBytes.Load()
 	for sent < len(pkts) {
 		chunk := pkts[sent:min(len(pkts), sent+txChunk)]
 		for i, m := range chunk {
@@ -118,8 +121,9 @@ func (q *TxQueue) TxBurst(pkts []*mempool.Mbuf) int {
 		}
 	}
 	if sent > 0 {
-		q.stats.Packets.Add(uint64(sent))
-		q.stats.Bytes.Add(bytes)
+		dropped := q.stats.Errors.Load() - e0
+		q.stats.Packets.Add(uint64(sent) - dropped)
+		q.stats.Bytes.Add(bytes - (q.stats.ErrBytes.Load() - eb0))
 	}
 	return sent
 }

@@ -45,13 +45,18 @@ func (s *Stats) sub(b *Stats) {
 // wrapper adds Packets and Bytes, the driver Errors, Missed and Nombuf); any
 // goroutine may read them. They only grow: resets are done by Port with a
 // baseline, so the fast path never races with a reset.
+//
+// On TX, a driver that accepts a frame (takes ownership) but cannot send it (too big, malformed) adds it to Errors and its length
+// to ErrBytes during the burst; the wrapper then leaves them out of Packets and
+// Bytes, so opackets/obytes count only frames sent, as DPDK's do.
 type QueueStats struct {
-	Packets atomic.Uint64
-	Bytes   atomic.Uint64
-	Errors  atomic.Uint64
-	Missed  atomic.Uint64 // RX only
-	Nombuf  atomic.Uint64 // RX only
-	_       [24]byte      // keep queues' counters on separate cache lines
+	Packets  atomic.Uint64
+	Bytes    atomic.Uint64
+	Errors   atomic.Uint64
+	ErrBytes atomic.Uint64 // TX only: bytes of the frames in Errors
+	Missed   atomic.Uint64 // RX only
+	Nombuf   atomic.Uint64 // RX only
+	_        [16]byte      // keep queues' counters on separate cache lines
 }
 
 // XStat is one extended statistic (rte_eth_xstat with its name).

@@ -289,7 +289,6 @@ func SetIfFlags(fd int, name string, set, clear uint32) error {
 // RTM_GETLINK dump), or 0 if the kernel does not report it. It asks the network
 // namespace of the calling thread.
 func IfMaxMTU(ifindex int) (int, error) {
-	const iflaMaxMTU = 50 // IFLA_MAX_MTU
 	rib, err := syscall.NetlinkRIB(unix.RTM_GETLINK, unix.AF_UNSPEC)
 	if err != nil {
 		return 0, fmt.Errorf("netlink RTM_GETLINK: %w", err)
@@ -312,7 +311,7 @@ func IfMaxMTU(ifindex int) (int, error) {
 			return 0, fmt.Errorf("netlink RTM_GETLINK: %w", err)
 		}
 		for _, a := range attrs {
-			if a.Attr.Type == iflaMaxMTU && len(a.Value) >= 4 {
+			if a.Attr.Type == unix.IFLA_MAX_MTU && len(a.Value) >= 4 {
 				return int(*(*uint32)(unsafe.Pointer(&a.Value[0]))), nil
 			}
 		}
