@@ -84,3 +84,38 @@ func TestPairMovesMbufsWithoutCopy(t *testing.T) {
 	}
 	require.Equal(t, 0, pool.InUse())
 }
+
+// RxBurst and TxBurst on net_ring allocate nothing, wrapper counters included.
+func TestBurstAllocs(t *testing.T) {
+	pool := ethdevtest.NewPool(t)
+	a, b, err := netring.Pair("net_ring_alloc_a", "net_ring_alloc_b", 1, 1024)
+	require.NoError(t, err)
+	for _, p := range []*ethdev.Port{a, b} {
+		require.NoError(t, p.Configure(1, 1, nil))
+		require.NoError(t, p.RxQueueSetup(0, 0, 0, nil, pool))
+		require.NoError(t, p.TxQueueSetup(0, 0, 0, nil))
+		require.NoError(t, p.Start())
+	}
+	pkts := make([]*mempool.Mbuf, 32)
+	require.NoError(t, pool.AllocBulk(nil, pkts))
+	for _, m := range pkts {
+		m.Append(64)
+	}
+	txa, rxb := a.TxQueue(0), b.RxQueue(0)
+	allocs := testing.AllocsPerRun(1000, func() {
+		k := txa.TxBurst(pkts)
+		n := rxb.RxBurst(pkts[:k])
+		if n != 32 {
+			panic("lost packets")
+		}
+	})
+	require.Zero(t, allocs)
+	s, err := b.Stats()
+	require.NoError(t, err)
+	require.Equal(t, uint64(1001*32), s.IPackets)
+	mempool.FreeBulk(pkts)
+	for _, p := range []*ethdev.Port{a, b} {
+		require.NoError(t, p.Stop())
+		require.NoError(t, p.Close())
+	}
+}
