@@ -3,7 +3,7 @@
 # .ci/run calls exactly this).
 #
 # 1. installs what the tests need when it is missing: iproute2, iputils-ping,
-#    ethtool, iperf3, and Debian's dpdk (dpdk-testpmd, the interop peer);
+#    ethtool, iperf3, and Debian's dpdk-dev (dpdk-testpmd, the interop peer);
 # 2. reserves 2 MiB hugepages (DPK_HUGEPAGES, default 1024) and mounts hugetlbfs
 #    on /dev/hugepages for DPDK;
 # 3. checks formatting, runs go vet ./..., the race detector on the concurrent
@@ -20,7 +20,7 @@ die() { say "error: $*"; exit 1; }
 command -v go >/dev/null || die "go not found on PATH: install Go 1.26 or newer (https://go.dev/dl/)"
 
 # --- packages -------------------------------------------------------------------
-declare -A pkg_for=([ip]=iproute2 [ping]=iputils-ping [ethtool]=ethtool [iperf3]=iperf3 [dpdk-testpmd]=dpdk)
+declare -A pkg_for=([ip]=iproute2 [ping]=iputils-ping [ethtool]=ethtool [iperf3]=iperf3 [dpdk-testpmd]=dpdk-dev)
 missing=()
 for cmd in ip ping ethtool iperf3 dpdk-testpmd; do
 	command -v "$cmd" >/dev/null 2>&1 || missing+=("${pkg_for[$cmd]}")
@@ -29,8 +29,8 @@ if ((${#missing[@]})); then
 	command -v apt-get >/dev/null || die "missing ${missing[*]} and no apt-get to install them; install them by hand"
 	say "installing ${missing[*]}"
 	export DEBIAN_FRONTEND=noninteractive
-	apt-get install -y -q --no-install-recommends "${missing[@]}" >/dev/null 2>&1 ||
-		{ apt-get update -q >/dev/null && apt-get install -y -q --no-install-recommends "${missing[@]}" >/dev/null; } ||
+	apt-get install -y -q "${missing[@]}" >/dev/null 2>&1 ||
+		{ apt-get update -q >/dev/null && apt-get install -y -q "${missing[@]}" >/dev/null; } ||
 		die "apt-get install ${missing[*]} failed"
 fi
 
