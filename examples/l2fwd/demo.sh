@@ -47,16 +47,25 @@ die() { printf 'demo.sh: %s\n' "$*" >&2; exit 1; }
 
 # --- prerequisites -----------------------------------------------------------------
 [[ $EUID -eq 0 ]] || die "must run as root (network namespaces and packet sockets). Try: sudo $0"
+command -v go >/dev/null 2>&1 || die "go not found on PATH: install Go 1.26 or newer (https://go.dev/dl/)"
 declare -A pkg=([ip]=iproute2 [ping]=iputils-ping [iperf3]=iperf3 [ethtool]=ethtool [taskset]=util-linux
-	[sysctl]=procps [ss]=iproute2 [go]="golang (Go 1.26 or newer: https://go.dev/dl/)")
-missing=()
-for c in ip ping iperf3 ethtool taskset sysctl ss go; do
-	command -v "$c" >/dev/null 2>&1 || missing+=("$c (Debian package: ${pkg[$c]})")
-done
+	[sysctl]=procps [ss]=iproute2)
+need_pkgs() {
+	local c
+	for c in ip ping iperf3 ethtool taskset sysctl ss; do
+		command -v "$c" >/dev/null 2>&1 || printf '%s\n' "${pkg[$c]}"
+	done | sort -u
+}
+missing=($(need_pkgs))
+if ((${#missing[@]})) && command -v apt-get >/dev/null 2>&1; then
+	echo "demo.sh: installing ${missing[*]}" >&2
+	export DEBIAN_FRONTEND=noninteractive
+	apt-get install -y -q "${missing[@]}" >/dev/null 2>&1 ||
+		{ apt-get update -q >/dev/null 2>&1 && apt-get install -y -q "${missing[@]}" >/dev/null 2>&1; } || true
+	missing=($(need_pkgs))
+fi
 if ((${#missing[@]})); then
-	printf 'demo.sh: missing commands:\n' >&2
-	printf '  %s\n' "${missing[@]}" >&2
-	exit 1
+	die "missing commands; install these Debian packages: ${missing[*]}"
 fi
 
 repo=$(cd "$(dirname "$0")/../.." && pwd)
