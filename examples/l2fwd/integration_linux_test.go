@@ -64,7 +64,7 @@ func readLink(t *testing.T, ns *testutil.Netns, ifc string) linkCounters {
 // process is a command running in a namespace with its output collected.
 type process struct {
 	cmd      *exec.Cmd
-	out, log syncBuffer
+	out, log testutil.Buffer
 	done     chan error
 }
 

@@ -1,14 +1,12 @@
 package main
 
 import (
-	"bytes"
 	"encoding/binary"
 	"fmt"
 	"os"
 	"regexp"
 	"strconv"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -16,27 +14,10 @@ import (
 	"github.com/dpk-go/dpk/ethdev"
 	"github.com/dpk-go/dpk/ethdev/ring"
 	"github.com/dpk-go/dpk/internal/sys"
+	"github.com/dpk-go/dpk/internal/testutil"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
-
-// syncBuffer is a bytes.Buffer safe to read while run writes to it.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
 
 // testCPU is the CPU the in-process l2fwd runs on: the highest one the test
 // may use, so that on a two-CPU machine the test's own goroutines keep CPU 0.
@@ -50,7 +31,7 @@ func testCPU() string {
 
 // running is an l2fwd run in this process.
 type running struct {
-	out, log syncBuffer
+	out, log testutil.Buffer
 	stop     chan os.Signal
 	done     chan int
 }
@@ -109,7 +90,7 @@ func (r *running) interrupt(t *testing.T) int {
 // runOnce runs l2fwd to completion (it must fail or be stopped by stop).
 func runOnce(t *testing.T, args ...string) (code int, stdout, stderr string) {
 	t.Helper()
-	var out, log syncBuffer
+	var out, log testutil.Buffer
 	done := make(chan int, 1)
 	go func() { done <- run(args, &out, &log, nil) }()
 	select {

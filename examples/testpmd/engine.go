@@ -126,46 +126,46 @@ func (lc *fwdLcore) send(fs *stream, pkts []*mempool.Mbuf) {
 	}
 }
 
+// recv receives one burst on the stream's RX queue and counts it.
+func (lc *fwdLcore) recv(fs *stream) []*mempool.Mbuf {
+	n := fs.rxq.RxBurst(lc.pkts)
+	fs.rxPackets += uint64(n)
+	return lc.pkts[:n]
+}
+
 // ioFwd forwards packets unmodified, without touching their data.
 func ioFwd(lc *fwdLcore, fs *stream) int {
-	pkts := lc.pkts
-	n := fs.rxq.RxBurst(pkts)
-	if n == 0 {
-		return 0
+	pkts := lc.recv(fs)
+	if len(pkts) > 0 {
+		lc.send(fs, pkts)
 	}
-	fs.rxPackets += uint64(n)
-	lc.send(fs, pkts[:n])
-	return n
+	return len(pkts)
 }
 
 // macFwd sets the destination MAC to the TX port's peer and the source MAC to
 // the TX port's address, then forwards.
 func macFwd(lc *fwdLcore, fs *stream) int {
-	pkts := lc.pkts
-	n := fs.rxq.RxBurst(pkts)
-	if n == 0 {
+	pkts := lc.recv(fs)
+	if len(pkts) == 0 {
 		return 0
 	}
-	fs.rxPackets += uint64(n)
-	for _, m := range pkts[:n] {
+	for _, m := range pkts {
 		if d := m.Data(); len(d) >= 12 {
 			copy(d[0:6], fs.peer[:])
 			copy(d[6:12], fs.txMAC[:])
 		}
 	}
-	lc.send(fs, pkts[:n])
-	return n
+	lc.send(fs, pkts)
+	return len(pkts)
 }
 
 // macSwapFwd swaps the source and destination MACs, then forwards.
 func macSwapFwd(lc *fwdLcore, fs *stream) int {
-	pkts := lc.pkts
-	n := fs.rxq.RxBurst(pkts)
-	if n == 0 {
+	pkts := lc.recv(fs)
+	if len(pkts) == 0 {
 		return 0
 	}
-	fs.rxPackets += uint64(n)
-	for _, m := range pkts[:n] {
+	for _, m := range pkts {
 		if d := m.Data(); len(d) >= 12 {
 			var t [6]byte
 			copy(t[:], d[0:6])
@@ -173,20 +173,17 @@ func macSwapFwd(lc *fwdLcore, fs *stream) int {
 			copy(d[6:12], t[:])
 		}
 	}
-	lc.send(fs, pkts[:n])
-	return n
+	lc.send(fs, pkts)
+	return len(pkts)
 }
 
 // rxOnly receives and frees.
 func rxOnly(lc *fwdLcore, fs *stream) int {
-	pkts := lc.pkts
-	n := fs.rxq.RxBurst(pkts)
-	if n == 0 {
-		return 0
+	pkts := lc.recv(fs)
+	if len(pkts) > 0 {
+		lc.caches.FreeBulk(pkts)
 	}
-	fs.rxPackets += uint64(n)
-	lc.caches.FreeBulk(pkts[:n])
-	return n
+	return len(pkts)
 }
 
 // txOnly ignores RX and sends a burst of copies of the stream's template frame

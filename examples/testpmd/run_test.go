@@ -16,6 +16,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/dpk-go/dpk/ethdev"
+	"github.com/dpk-go/dpk/internal/testutil"
 	"github.com/dpk-go/dpk/internal/testutil/dpdk"
 	"github.com/dpk-go/dpk/mempool"
 )
@@ -30,7 +31,7 @@ type runResult struct {
 type runCtl struct {
 	stdin io.WriteCloser
 	sig   chan<- os.Signal
-	out   *dpdk.Log // stdout so far
+	out   *testutil.Buffer // stdout so far
 }
 
 // waitFor waits (at most 20 s) until stdout contains n occurrences of s.
@@ -48,7 +49,7 @@ func runTestpmd(t *testing.T, args []string, stop func(c *runCtl)) runResult {
 	stdinR, stdinW := io.Pipe()
 	t.Cleanup(func() { stdinW.Close() })
 	sig := make(chan os.Signal, 1)
-	var out, errOut dpdk.Log
+	var out, errOut testutil.Buffer
 	done := make(chan int)
 	go func() {
 		done <- run(args, env{

@@ -16,7 +16,6 @@
 package dpdk
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"os"
@@ -168,38 +167,10 @@ func HugePagesFor(memMB int) bool {
 	return false
 }
 
-// Log collects a process's output; safe for concurrent use.
-type Log struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (l *Log) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.buf.Write(p)
-}
-
-// String is everything written so far.
-func (l *Log) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.buf.String()
-}
-
-// Tail is the last n lines written so far.
-func (l *Log) Tail(n int) string {
-	lines := strings.Split(strings.TrimRight(l.String(), "\n"), "\n")
-	if len(lines) > n {
-		lines = lines[len(lines)-n:]
-	}
-	return strings.Join(lines, "\n")
-}
-
 // Peer is a running dpdk-testpmd.
 type Peer struct {
 	Args   []string // the command line, for messages
-	log    Log
+	log    testutil.Buffer
 	cmd    *exec.Cmd
 	cancel context.CancelFunc
 	done   chan struct{}
