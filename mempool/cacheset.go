@@ -51,16 +51,14 @@ func (s *CacheSet) Free(m *Mbuf) {
 // FreeBulk releases every chain in ms, batching consecutive segments of the same
 // pool into one cache put. It allocates nothing once the pools' caches exist.
 func (s *CacheSet) FreeBulk(ms []*Mbuf) {
+	s.freeBulk(ms, "CacheSet.FreeBulk")
+}
+
+func (s *CacheSet) freeBulk(ms []*Mbuf, op string) {
 	var batch [64]uint32
 	k := 0
 	var cur uint16
-	flush := func() {
-		if k > 0 {
-			p := poolByID(cur)
-			p.PutBulk(s.cacheFor(p), batch[:k])
-			k = 0
-		}
-	}
+	var p *Pool
 	for _, m := range ms {
 		for m != nil {
 			next := m.Next()
@@ -68,8 +66,14 @@ func (s *CacheSet) FreeBulk(ms []*Mbuf) {
 				m.next = 0
 				m.nbSegs = 1
 				if m.pool != cur || k == len(batch) {
-					flush()
+					if k > 0 {
+						p.putOp(s.cacheFor(p), batch[:k], op)
+						k = 0
+					}
 					cur = m.pool
+					p = mbufPool(m, op)
+				} else if p.dbg != nil {
+					mbufPool(m, op) // checks the address of every mbuf
 				}
 				batch[k] = m.index
 				k++
@@ -77,7 +81,9 @@ func (s *CacheSet) FreeBulk(ms []*Mbuf) {
 			m = next
 		}
 	}
-	flush()
+	if k > 0 {
+		p.putOp(s.cacheFor(p), batch[:k], op)
+	}
 }
 
 // Flush returns every cached object to its pool's ring.

@@ -25,6 +25,12 @@ var (
 	ErrNoRoom   = errors.New("mbuf: not enough room")
 	ErrTooShort = errors.New("mbuf: packet shorter than requested")
 	ErrTooMany  = errors.New("mbuf: too many segments")
+	// ErrShared: the operation needs an mbuf (or buffer) that nobody else
+	// references: a direct mbuf with one reference (Attach, AttachExtBuf), or a
+	// writable buffer (Linearize, WriteAt).
+	ErrShared = errors.New("mbuf: mbuf or buffer is shared")
+	// ErrBadMbuf: Check found an inconsistent header or chain.
+	ErrBadMbuf = errors.New("mbuf: bad mbuf")
 )
 
 // Mbuf is a packet buffer header (DPDK's rte_mbuf). It sits at the start of a
@@ -60,7 +66,7 @@ type Mbuf struct {
 	next         uintptr // 56: address of the next segment, 0 at the end
 	// Second cache line.
 	txOffload uint64    // 64: l2_len 0-6, l3_len 7-15, l4_len 16-23, tso_segsz 24-39, outer_l3 40-48, outer_l2 49-55
-	ext       uintptr   // 72: reserved for external buffers
+	ext       uintptr   // 72: Indirect: the direct mbuf's address; External: ExtSharedInfo id
 	privSize  uint16    // 80
 	timesync  uint16    // 82
 	_         uint32    // 84
@@ -93,6 +99,8 @@ type PktPoolConfig struct {
 	DataRoomSize int         // buffer size including headroom; 0 = DefaultBufSize (2176)
 	Socket       int         // NUMA node, SocketAny for any
 	Memory       *eal.Memory // nil = eal.DefaultMemory()
+	Ops          string      // backend: "" or OpsRingMPMC (default), OpsStack, OpsLFStack, ... (see Config.Ops)
+	Debug        bool        // debug checks (see Config.Debug)
 }
 
 // NewPktPool creates a pool of N mbufs (DPDK's rte_pktmbuf_pool_create): each object
@@ -116,6 +124,8 @@ func NewPktPool(name string, cfg PktPoolConfig) (*Pool, error) {
 		CacheSize: cfg.CacheSize,
 		Socket:    cfg.Socket,
 		Memory:    cfg.Memory,
+		Ops:       cfg.Ops,
+		Debug:     cfg.Debug,
 	}, &pktParams{privSize: uint16(cfg.PrivSize), bufLen: uint16(room), headroom: uint16(head)})
 }
 
@@ -355,8 +365,12 @@ func (m *Mbuf) SetPort(p uint16) { m.port = p }
 // OlFlags are the offload flags (RX* and TX* constants).
 func (m *Mbuf) OlFlags() uint64 { return m.olFlags }
 
-// SetOlFlags replaces the offload flags.
-func (m *Mbuf) SetOlFlags(f uint64) { m.olFlags = f }
+// SetOlFlags replaces the offload flags, except Indirect and External, which say
+// what the segment's buffer is and change only through Attach, AttachExtBuf and
+// Detach (a lost Indirect flag would leak the direct mbuf).
+func (m *Mbuf) SetOlFlags(f uint64) {
+	m.olFlags = f&^(Indirect|External) | m.olFlags&(Indirect|External)
+}
 
 // PacketType is the packet type (PType* constants; 0 = unknown).
 func (m *Mbuf) PacketType() uint32 { return m.packetType }
@@ -418,11 +432,20 @@ func (m *Mbuf) RefCntUpdate(delta int) int {
 
 // prefree drops one reference to segment m and reports whether it goes back to
 // its pool (DPDK's rte_pktmbuf_prefree_seg): objects in a pool keep refcnt 1.
+// An indirect or external segment is detached first: it drops its reference to
+// the direct mbuf or external buffer (freeing that when it was the last) and gets
+// its own buffer back.
 func (m *Mbuf) prefree() bool {
 	if atomic.LoadUint32(&m.refcnt) == 1 {
+		if m.olFlags&(Indirect|External) != 0 {
+			m.detach()
+		}
 		return true
 	}
 	if atomic.AddUint32(&m.refcnt, ^uint32(0)) == 0 {
+		if m.olFlags&(Indirect|External) != 0 {
+			m.detach()
+		}
 		atomic.StoreUint32(&m.refcnt, 1)
 		return true
 	}
@@ -439,7 +462,7 @@ func (m *Mbuf) Free() {
 			m.next = 0
 			m.nbSegs = 1
 			idx := [1]uint32{m.index}
-			poolByID(m.pool).ringPut(idx[:])
+			mbufPool(m, "Mbuf.Free").ringPut(idx[:])
 		}
 		m = next
 	}

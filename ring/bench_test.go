@@ -5,6 +5,7 @@ import (
 	"runtime"
 	"sync"
 	"testing"
+	"unsafe"
 )
 
 const benchBurst = 32
@@ -119,65 +120,64 @@ func BenchmarkSPSCPair(b *testing.B) {
 	reportPerElem(b, 1)
 }
 
-// putLoop, getLoop, putCopy and getCopy are the two ways put and get can
-// move values, kept to choose between them (BenchmarkCopy): a per-element
-// masked loop, and copy over the at most two wrapped pieces.
-func (r *Ring[T]) putLoop(pos uint32, objs []T) {
-	for i := range objs {
-		r.slots[(pos+uint32(i))&r.mask] = objs[i]
-	}
-}
-
-func (r *Ring[T]) getLoop(pos uint32, objs []T) {
-	for i := range objs {
-		objs[i] = r.slots[(pos+uint32(i))&r.mask]
-	}
-}
-
-func (r *Ring[T]) putCopy(pos uint32, objs []T) {
-	k := copy(r.slots[pos&r.mask:], objs)
-	if k < len(objs) {
-		copy(r.slots, objs[k:])
-	}
-}
-
-func (r *Ring[T]) getCopy(pos uint32, objs []T) {
-	k := copy(objs, r.slots[pos&r.mask:])
-	if k < len(objs) {
-		copy(objs[k:], r.slots)
-	}
-}
-
-func benchCopy[T any](b *testing.B, n int, how string) {
-	r, _ := New[T]("bench", 1024, 0)
-	buf := make([]T, n)
-	// Start 3 slots before the end so that some batches wrap.
-	pos := uint32(1024 - 3)
-	b.ReportAllocs()
-	for b.Loop() {
-		switch how {
-		case "loop":
-			r.putLoop(pos, buf)
-			r.getLoop(pos, buf)
-		case "copy":
-			r.putCopy(pos, buf)
-			r.getCopy(pos, buf)
-		default:
-			r.put(pos, buf)
-			r.get(pos, buf)
+// BenchmarkModes measures one goroutine enqueueing then dequeueing bursts of
+// 32 in every mode (uncontended), through the generic calls.
+func BenchmarkModes(b *testing.B) {
+	for _, p := range allSyncs {
+		for _, c := range allSyncs {
+			b.Run(prodShort[p]+"/"+consShort[c], func(b *testing.B) {
+				benchRoundTrip(b, prodFlag[p]|consFlag[c], (*Ring[uint64]).EnqueueBurst, (*Ring[uint64]).DequeueBurst)
+			})
 		}
-		pos += uint32(n)
 	}
-	reportPerElem(b, n)
+	for _, m := range []Sync{SyncST, SyncHTS} {
+		b.Run("ZC/"+m.String(), func(b *testing.B) {
+			r, _ := New[uint64]("bench", 1024, prodFlag[m]|consFlag[m])
+			b.ReportAllocs()
+			for b.Loop() {
+				first, second, _ := r.EnqueueZCBurstStart(benchBurst)
+				for i := range first {
+					first[i] = uint64(i)
+				}
+				for i := range second {
+					second[i] = uint64(i)
+				}
+				_ = r.EnqueueZCFinish(len(first) + len(second))
+				first, second, _ = r.DequeueZCBurstStart(benchBurst)
+				_ = r.DequeueZCFinish(len(first) + len(second))
+			}
+			reportPerElem(b, benchBurst)
+		})
+	}
 }
 
-// BenchmarkCopy compares the ways of moving n values into and out of the
-// slots: "loop" and "copy" as above, and "ring", what put and get do.
+// BenchmarkCopy compares the ways of moving n values of 8 bytes into a ring's
+// slots: moveRaw (what the data path uses up to rawMax bytes), copy (a call
+// to memmove, used above that), and a per-element loop.
 func BenchmarkCopy(b *testing.B) {
-	for _, n := range []int{1, 4, 8, 16, 32, 256} {
-		for _, how := range []string{"ring", "copy", "loop"} {
-			b.Run(fmt.Sprintf("uint32/%d/%s", n, how), func(b *testing.B) { benchCopy[uint32](b, n, how) })
-			b.Run(fmt.Sprintf("ptr/%d/%s", n, how), func(b *testing.B) { benchCopy[*int](b, n, how) })
-		}
+	for _, n := range []int{4, 8, 16, 32, 64, 128} {
+		src := make([]uint64, n)
+		dst := make([]uint64, 1024)
+		b.Run(fmt.Sprintf("%d/raw", n), func(b *testing.B) {
+			for b.Loop() {
+				moveRaw(unsafe.Pointer(&dst[64]), unsafe.Pointer(&src[0]), uintptr(n)*8)
+			}
+			reportPerElem(b, n)
+		})
+		b.Run(fmt.Sprintf("%d/copy", n), func(b *testing.B) {
+			for b.Loop() {
+				copy(dst[64:], src)
+			}
+			reportPerElem(b, n)
+		})
+		b.Run(fmt.Sprintf("%d/loop", n), func(b *testing.B) {
+			for b.Loop() {
+				d := dst[64 : 64+n]
+				for i := range d {
+					d[i] = src[i]
+				}
+			}
+			reportPerElem(b, n)
+		})
 	}
 }

@@ -1,9 +1,11 @@
 package ring_test
 
 import (
+	"context"
 	"fmt"
 	"runtime"
 	"sync"
+	"time"
 
 	"github.com/dpk-go/dpk/ring"
 )
@@ -77,4 +79,90 @@ func ExampleNew() {
 	// bulk of 6: 0
 	// burst of 6: 5 free after: 0
 	// [a b c d] left: 1
+}
+
+// Peek: look at the oldest values before deciding how many to take. The ones
+// not taken stay in the ring, still the oldest.
+func ExampleRing_DequeueBurstStart() {
+	r, _ := ring.New[int]("jobs", 16, ring.SCDeq) // peek needs SC or HTS
+	r.EnqueueBurst([]int{1, 2, 3, 100, 4})
+
+	buf := make([]int, 8)
+	n, _ := r.DequeueBurstStart(buf)
+	take := 0
+	for take < n && buf[take] < 100 { // stop at the first big job
+		take++
+	}
+	_ = r.DequeueFinish(take)
+	fmt.Println(buf[:take], "left:", r.Count())
+	// Output: [1 2 3] left: 2
+}
+
+// Zero-copy: fill the ring's own slots, then publish them. The reservation
+// comes in two slices when it wraps past the end of the slot array.
+func ExampleRing_EnqueueZCBurstStart() {
+	r, _ := ring.New[uint64]("zc", 8, ring.MPHTSEnq|ring.MCHTSDeq)
+	r.EnqueueBulk(make([]uint64, 6))
+	r.DequeueBulk(make([]uint64, 6)) // the next free slot is number 6 of 8
+
+	first, second, _ := r.EnqueueZCBurstStart(5)
+	fmt.Println(len(first), len(second))
+	for i := range first {
+		first[i] = uint64(10 + i)
+	}
+	for i := range second {
+		second[i] = uint64(10 + len(first) + i)
+	}
+	_ = r.EnqueueZCFinish(len(first) + len(second)) // the slices are invalid from here
+
+	out := make([]uint64, 8)
+	n := r.DequeueBurst(out)
+	fmt.Println(out[:n])
+	// Output:
+	// 2 3
+	// [10 11 12 13 14]
+}
+
+// A ring in memory that another process can map: here a plain byte slice and
+// a second handle stand in for an eal segment and the other process.
+func ExampleNewInMemory() {
+	type msg struct {
+		Seq  uint32
+		Port uint16
+		Len  uint16
+	}
+	size, _ := ring.MemSize[msg](1024, ring.SPEnq|ring.SCDeq)
+	mem := make([]byte, size) // in real use: seg.Bytes() of an eal segment
+
+	tx, _ := ring.NewInMemory[msg]("rx0-to-worker", mem, 1024, ring.SPEnq|ring.SCDeq)
+	rx, err := ring.Attach[msg](mem) // in the other process, on its mapping
+	if err != nil {
+		panic(err)
+	}
+	tx.Enqueue(msg{Seq: 1, Port: 3, Len: 64})
+	m, _ := rx.Dequeue()
+	fmt.Println(rx.Name(), m)
+
+	_, err = ring.NewInMemory[*msg]("bad", mem, 1024, 0)
+	fmt.Println(err != nil)
+	// Output:
+	// rx0-to-worker {1 3 64}
+	// true
+}
+
+// Waiting off the fast path: block until a value arrives or the deadline
+// passes.
+func ExampleRing_DequeueBulkWait() {
+	r, _ := ring.New[string]("ctl", 8, 0)
+	go r.Enqueue("reconfigure")
+
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	cmd := make([]string, 1)
+	if _, err := r.DequeueBulkWait(ctx, cmd); err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(cmd[0])
+	// Output: reconfigure
 }

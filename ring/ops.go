@@ -1,14 +1,15 @@
 package ring
 
-import (
-	"runtime"
-	"sync/atomic"
-)
+import "unsafe"
 
-// spinsBeforeYield is how many times a multi-producer or multi-consumer call
-// polls for its predecessors to publish before it starts yielding the
-// processor with runtime.Gosched between polls.
-const spinsBeforeYield = 32
+// The generic core of the data path: moving values in and out of the slots,
+// around the reserve and publish steps of sync.go. The single-thread and
+// classic multi-thread modes, the common cases, are written out here with
+// their index steps inlined and, for plain element types, the copy inlined
+// too (moveRaw), so that they make no call at all: with Go's register ABI a
+// call makes the caller spill and reload every live value. RTS and HTS go
+// through enqueueSlow and dequeueSlow, apart, so that their calls cost the
+// common modes nothing.
 
 // want converts a caller's slice length to a request in slots. A request for
 // more than the capacity can never be met in full: it becomes capacity+1, which
@@ -20,113 +21,11 @@ func (r *Ring[T]) want(n int) uint32 {
 	return uint32(n)
 }
 
-// reserveProd moves the producer head over up to n slots, exactly n or none
-// when fixed. It returns the old head, the number of slots reserved and the
-// free slots seen before reserving.
-func (r *Ring[T]) reserveProd(n uint32, fixed, single bool) (old, got, free uint32) {
-	if !single {
-		return r.reserveProdMT(n, fixed)
-	}
-	old = r.prod.head.Load()
-	free = r.capacity + r.cons.tail.Load() - old
-	got = fit(n, free, fixed)
-	if got != 0 { // an empty poll writes nothing
-		r.prod.head.Store(old + got)
-	}
-	return old, got, free
-}
-
-// reserveProdMT is reserveProd for a multi-producer side: a CAS loop.
-func (r *Ring[T]) reserveProdMT(n uint32, fixed bool) (old, got, free uint32) {
-	for {
-		old = r.prod.head.Load()
-		// The consumer tail is loaded after the head. If the head is stale the
-		// computed space may be too large, but then the CAS fails.
-		free = r.capacity + r.cons.tail.Load() - old
-		got = fit(n, free, fixed)
-		if got == 0 || r.prod.head.CompareAndSwap(old, old+got) {
-			return old, got, free
-		}
-	}
-}
-
-// reserveCons moves the consumer head over up to n entries, exactly n or none
-// when fixed. It returns the old head, the number of entries reserved and the
-// entries seen before reserving.
-func (r *Ring[T]) reserveCons(n uint32, fixed, single bool) (old, got, avail uint32) {
-	if !single {
-		return r.reserveConsMT(n, fixed)
-	}
-	old = r.cons.head.Load()
-	avail = r.prod.tail.Load() - old
-	got = fit(n, avail, fixed)
-	if got != 0 { // an empty poll writes nothing
-		r.cons.head.Store(old + got)
-	}
-	return old, got, avail
-}
-
-// reserveConsMT is reserveCons for a multi-consumer side: a CAS loop.
-func (r *Ring[T]) reserveConsMT(n uint32, fixed bool) (old, got, avail uint32) {
-	for {
-		old = r.cons.head.Load()
-		avail = r.prod.tail.Load() - old
-		got = fit(n, avail, fixed)
-		if got == 0 || r.cons.head.CompareAndSwap(old, old+got) {
-			return old, got, avail
-		}
-	}
-}
-
-// fit returns how many of n fit in room: n or 0 when fixed, else min(n, room).
-func fit(n, room uint32, fixed bool) uint32 {
-	if n > room {
-		if fixed {
-			return 0
-		}
-		return room
-	}
-	return n
-}
-
-// publish makes the n entries reserved at old visible on side t. A
-// multi-threaded side first waits until every earlier reservation has been
-// published, so tails advance in reservation order.
-func publish(t *atomic.Uint32, old, n uint32, single bool) {
-	if !single {
-		waitTurn(t, old)
-	}
-	t.Store(old + n)
-}
-
-// waitTurn spins until *t == old, yielding the processor after a few polls so
-// that a preempted predecessor can run. It never blocks on a lock.
-func waitTurn(t *atomic.Uint32, old uint32) {
-	if t.Load() == old {
-		return
-	}
-	for i := 0; t.Load() != old; i++ {
-		if i >= spinsBeforeYield {
-			runtime.Gosched()
-		}
-	}
-}
-
-// loopMax is the largest batch that put and get move with a per-element loop;
-// larger batches use copy, whose fixed cost (a runtime call per piece) only
-// pays off from about 8 values (BenchmarkCopy).
-const loopMax = 4
-
 // put stores objs in the slots from index pos on, wrapping at the end of the
 // slot array.
 func (r *Ring[T]) put(pos uint32, objs []T) {
-	if len(objs) <= loopMax {
-		for i := range objs {
-			r.slots[(pos+uint32(i))&r.mask] = objs[i]
-		}
-		return
-	}
-	k := copy(r.slots[pos&r.mask:], objs)
+	i := pos & r.mask
+	k := copy(r.slots[i:], objs)
 	if k < len(objs) {
 		copy(r.slots, objs[k:])
 	}
@@ -135,40 +34,188 @@ func (r *Ring[T]) put(pos uint32, objs []T) {
 // get loads len(objs) values from the slots from index pos on into objs,
 // wrapping at the end of the slot array.
 func (r *Ring[T]) get(pos uint32, objs []T) {
-	if len(objs) <= loopMax {
-		for i := range objs {
-			objs[i] = r.slots[(pos+uint32(i))&r.mask]
-		}
-		return
-	}
-	k := copy(objs, r.slots[pos&r.mask:])
+	i := pos & r.mask
+	k := copy(objs, r.slots[i:])
 	if k < len(objs) {
 		copy(objs[k:], r.slots)
 	}
 }
 
-// enqueue is the body of every multi-value enqueue. It returns the number of
-// values enqueued and the free slots left after the call.
-func (r *Ring[T]) enqueue(objs []T, fixed, single bool) (n, free uint32) {
-	old, n, free := r.reserveProd(r.want(len(objs)), fixed, single)
+// enqueue is the body of every multi-value enqueue, in mode m (already
+// resolved with effective). It returns the number of values enqueued and the
+// free slots left after the call.
+//
+// The ST and MT steps are inlined; only RTS and HTS call out (sync.go).
+func (r *Ring[T]) enqueue(objs []T, fixed bool, m Sync) (n, free uint32) {
+	if m > SyncST {
+		return r.enqueueSlow(objs, fixed, m)
+	}
+	h := r.h
+	req := r.want(len(objs))
+	var old uint32
+	switch m {
+	case SyncST:
+		old = h.prod.ht.loadLo()
+		if h.prod.ht.loadHi() != old {
+			// A peek or zero-copy enqueue is in progress: the slots
+			// after the tail are not ours.
+			return 0, 0
+		}
+		free = r.capacity + h.cons.ht.loadHi() - old
+		n = fit(req, free, fixed)
+	default: // SyncMT
+		old, n, free = h.prod.reserveMT(&h.cons, r.capacity, req, fixed)
+	}
 	if n == 0 {
 		// A multi-producer call that read a stale head may have seen more
 		// than the whole ring free.
 		return 0, min(free, r.capacity)
 	}
-	r.put(old, objs[:n])
-	publish(&r.prod.tail, old, n, single)
+	if i, b := old&r.mask, uintptr(n)*r.raw; b != 0 && b <= rawMax && int(i+n) <= len(r.slots) {
+		moveRaw(unsafe.Pointer(&r.slots[i]), unsafe.Pointer(unsafe.SliceData(objs)), b)
+	} else {
+		r.put(old, objs[:n])
+	}
+	switch m {
+	case SyncST:
+		// Halves are read and written with 32-bit accesses on this
+		// path, so that each load is forwarded from the store that wrote
+		// it when producer and consumer share a CPU.
+		h.prod.ht.storeLo(old + n)
+		h.prod.ht.storeHi(old + n)
+	default: // SyncMT
+		// publishMT, written out: too big for the inliner.
+		if h.prod.ht.loadHi() != old {
+			h.prod.waitTail(old)
+		}
+		h.prod.ht.storeHi(old + n)
+	}
 	return n, free - n
 }
 
-// dequeue is the body of every multi-value dequeue. It returns the number of
-// values dequeued and the entries left after the call.
-func (r *Ring[T]) dequeue(objs []T, fixed, single bool) (n, avail uint32) {
-	old, n, avail := r.reserveCons(r.want(len(objs)), fixed, single)
+// dequeue is the body of every multi-value dequeue, in mode m. It returns the
+// number of values dequeued and the entries left after the call.
+func (r *Ring[T]) dequeue(objs []T, fixed bool, m Sync) (n, avail uint32) {
+	if m > SyncST {
+		return r.dequeueSlow(objs, fixed, m)
+	}
+	h := r.h
+	req := r.want(len(objs))
+	var old uint32
+	switch m {
+	case SyncST:
+		old = h.cons.ht.loadLo()
+		if h.cons.ht.loadHi() != old {
+			return 0, 0
+		}
+		avail = h.prod.ht.loadHi() - old
+		n = fit(req, avail, fixed)
+	default: // SyncMT
+		old, n, avail = h.cons.reserveMT(&h.prod, 0, req, fixed)
+	}
+	if n == 0 {
+		return 0, min(avail, r.capacity)
+	}
+	if i, b := old&r.mask, uintptr(n)*r.raw; b != 0 && b <= rawMax && int(i+n) <= len(r.slots) {
+		moveRaw(unsafe.Pointer(unsafe.SliceData(objs)), unsafe.Pointer(&r.slots[i]), b)
+	} else {
+		r.get(old, objs[:n])
+	}
+	switch m {
+	case SyncST:
+		h.cons.ht.storeLo(old + n)
+		h.cons.ht.storeHi(old + n)
+	default: // SyncMT
+		// publishMT, written out: too big for the inliner.
+		if h.cons.ht.loadHi() != old {
+			h.cons.waitTail(old)
+		}
+		h.cons.ht.storeHi(old + n)
+	}
+	return n, avail - n
+}
+
+// enqueueSlow is enqueue for SyncRTS and SyncHTS, kept out of enqueue so
+// that the calls it makes do not make the common modes spill their values.
+func (r *Ring[T]) enqueueSlow(objs []T, fixed bool, m Sync) (n, free uint32) {
+	h := r.h
+	old, n, free := h.prod.reserve(m, &h.cons, r.capacity, r.want(len(objs)), fixed)
+	if n == 0 {
+		return 0, min(free, r.capacity)
+	}
+	r.put(old, objs[:n])
+	h.prod.publish(m, old, n)
+	return n, free - n
+}
+
+// dequeueSlow is dequeue for SyncRTS and SyncHTS.
+func (r *Ring[T]) dequeueSlow(objs []T, fixed bool, m Sync) (n, avail uint32) {
+	h := r.h
+	old, n, avail := h.cons.reserve(m, &h.prod, 0, r.want(len(objs)), fixed)
 	if n == 0 {
 		return 0, min(avail, r.capacity)
 	}
 	r.get(old, objs[:n])
-	publish(&r.cons.tail, old, n, single)
+	h.cons.publish(m, old, n)
 	return n, avail - n
+}
+
+// enqueueOne is the body of the single-value enqueues, written as enqueue
+// is.
+func (r *Ring[T]) enqueueOne(obj T, m Sync) bool {
+	h := r.h
+	var old, n uint32
+	switch m {
+	case SyncST:
+		old = h.prod.ht.loadLo()
+		if h.prod.ht.loadHi() != old || r.capacity+h.cons.ht.loadHi()-old == 0 {
+			return false
+		}
+		r.slots[old&r.mask] = obj
+		h.prod.ht.storeLo(old + 1)
+		h.prod.ht.storeHi(old + 1)
+	case SyncMT:
+		if old, n, _ = h.prod.reserveMT(&h.cons, r.capacity, 1, true); n == 0 {
+			return false
+		}
+		r.slots[old&r.mask] = obj
+		// publishMT, written out: too big for the inliner.
+		if h.prod.ht.loadHi() != old {
+			h.prod.waitTail(old)
+		}
+		h.prod.ht.storeHi(old + 1)
+	default:
+		k, _ := r.enqueueSlow(unsafe.Slice(&obj, 1), true, m)
+		return k != 0
+	}
+	return true
+}
+
+// dequeueOne is the body of the single-value dequeues.
+func (r *Ring[T]) dequeueOne(m Sync) (obj T, ok bool) {
+	h := r.h
+	var old, n uint32
+	switch m {
+	case SyncST:
+		old = h.cons.ht.loadLo()
+		if h.cons.ht.loadHi() != old || h.prod.ht.loadHi() == old {
+			return obj, false
+		}
+		obj = r.slots[old&r.mask]
+		h.cons.ht.storeLo(old + 1)
+		h.cons.ht.storeHi(old + 1)
+	case SyncMT:
+		if old, n, _ = h.cons.reserveMT(&h.prod, 0, 1, true); n == 0 {
+			return obj, false
+		}
+		obj = r.slots[old&r.mask]
+		if h.cons.ht.loadHi() != old {
+			h.cons.waitTail(old)
+		}
+		h.cons.ht.storeHi(old + 1)
+	default:
+		k, _ := r.dequeueSlow(unsafe.Slice(&obj, 1), true, m)
+		return obj, k != 0
+	}
+	return obj, true
 }

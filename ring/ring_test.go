@@ -12,13 +12,21 @@ import (
 )
 
 // setIndex moves every index of an empty ring to i, so that tests can start
-// next to the 2^32 wrap.
+// next to the 2^32 wrap. RTS counters start next to their wrap too.
 func (r *Ring[T]) setIndex(i uint32) {
-	r.prod.head.Store(i)
-	r.prod.tail.Store(i)
-	r.cons.head.Store(i)
-	r.cons.tail.Store(i)
+	for _, s := range []*side{&r.h.prod, &r.h.cons} {
+		if Sync(s.sync) == SyncRTS {
+			s.ht.store(pack(math.MaxUint32-3, i))
+			s.rtsHead.store(pack(math.MaxUint32-3, i))
+		} else {
+			s.ht.store(pack(i, i))
+		}
+	}
 }
+
+// prodTail and consTail return the published positions.
+func (r *Ring[T]) prodTail() uint32 { return r.h.prod.ht.loadHi() }
+func (r *Ring[T]) consTail() uint32 { return r.h.cons.ht.loadHi() }
 
 // seq returns [from, from+n).
 func seq(from, n int) []int {
@@ -76,9 +84,13 @@ func TestNewErrors(t *testing.T) {
 		{int(min(1<<31, uint64(math.MaxInt))), 0, ErrInvalidSize}, // more than 0x7fffffff slots (64-bit int)
 		{1 << 30, ExactSize, ErrInvalidSize},                      // would need 2^31 slots
 		{math.MaxInt32, ExactSize, ErrInvalidSize},
-		{8, 0x8, ErrInvalidFlags}, // DPDK's RING_F_MP_RTS_ENQ: not supported
+		{8, 0x80, ErrInvalidFlags},
 		{8, 0x80000000, ErrInvalidFlags},
-		{0, 0x10, ErrInvalidFlags}, // flags are checked first
+		{8, SPEnq | MPRTSEnq, ErrInvalidFlags}, // two producer modes
+		{8, MPRTSEnq | MPHTSEnq, ErrInvalidFlags},
+		{8, SCDeq | MCHTSDeq, ErrInvalidFlags}, // two consumer modes
+		{8, MCRTSDeq | MCHTSDeq | ExactSize, ErrInvalidFlags},
+		{0, 0x100, ErrInvalidFlags}, // flags are checked first
 	} {
 		t.Run(fmt.Sprintf("%d/%#x", tc.count, uint32(tc.flags)), func(t *testing.T) {
 			r, err := New[int]("bad", tc.count, tc.flags)
@@ -98,7 +110,11 @@ func TestNameAndString(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, "rx_ring", r.Name())
 	require.Equal(t, 2, r.EnqueueBulk([]int{1, 2}))
-	require.Equal(t, `ring "rx_ring": flags=0x1 size=8 capacity=7 prod{head=2 tail=2} cons{head=0 tail=0} used=2`, r.String())
+	require.Equal(t, `ring "rx_ring": flags=0x1 size=8 capacity=7 prod{ST head=2 tail=2} cons{MT head=0 tail=0} used=2`, r.String())
+	q, err := New[int]("rts", 64, MPRTSEnq|MCHTSDeq)
+	require.NoError(t, err)
+	require.Equal(t, 3, q.EnqueueBulk([]int{1, 2, 3}))
+	require.Equal(t, `ring "rts": flags=0x48 size=64 capacity=63 prod{MT_RTS head=3/1 tail=3/1 htd_max=7} cons{MT_HTS head=0 tail=0} used=3`, q.String())
 }
 
 // mode is a way of calling a ring: its creation flags and the functions used
@@ -109,16 +125,176 @@ type mode struct {
 	enqBulk, enqBurst, deqBulk, deqBurst func(*Ring[int], []int) int
 }
 
-// modes lists every creation mode with the generic calls, then the forced
-// variants on rings created in the opposite mode.
-var modes = []mode{
-	{"MPMC", 0, (*Ring[int]).EnqueueBulk, (*Ring[int]).EnqueueBurst, (*Ring[int]).DequeueBulk, (*Ring[int]).DequeueBurst},
-	{"SPMC", SPEnq, (*Ring[int]).EnqueueBulk, (*Ring[int]).EnqueueBurst, (*Ring[int]).DequeueBulk, (*Ring[int]).DequeueBurst},
-	{"MPSC", SCDeq, (*Ring[int]).EnqueueBulk, (*Ring[int]).EnqueueBurst, (*Ring[int]).DequeueBulk, (*Ring[int]).DequeueBurst},
-	{"SPSC", SPEnq | SCDeq, (*Ring[int]).EnqueueBulk, (*Ring[int]).EnqueueBurst, (*Ring[int]).DequeueBulk, (*Ring[int]).DequeueBurst},
-	{"forcedMPMC", SPEnq | SCDeq, (*Ring[int]).MPEnqueueBulk, (*Ring[int]).MPEnqueueBurst, (*Ring[int]).MCDequeueBulk, (*Ring[int]).MCDequeueBurst},
-	{"forcedSPSC", 0, (*Ring[int]).SPEnqueueBulk, (*Ring[int]).SPEnqueueBurst, (*Ring[int]).SCDequeueBulk, (*Ring[int]).SCDequeueBurst},
+// Ways of calling one side: the generic calls, forced calls, and the peek and
+// zero-copy calls written as a bulk or burst call.
+type calls struct {
+	name        string
+	bulk, burst func(*Ring[int], []int) int
 }
+
+var (
+	genericEnqCalls = calls{"", (*Ring[int]).EnqueueBulk, (*Ring[int]).EnqueueBurst}
+	genericDeqCalls = calls{"", (*Ring[int]).DequeueBulk, (*Ring[int]).DequeueBurst}
+	peekEnqCalls    = calls{"peek", peekEnq(true), peekEnq(false)}
+	peekDeqCalls    = calls{"peek", peekDeq(true), peekDeq(false)}
+	zcEnqCalls      = calls{"zc", zcEnq(true), zcEnq(false)}
+	zcDeqCalls      = calls{"zc", zcDeq(true), zcDeq(false)}
+)
+
+func forcedEnq(m Sync) calls {
+	switch m {
+	case SyncST:
+		return calls{"SP", (*Ring[int]).SPEnqueueBulk, (*Ring[int]).SPEnqueueBurst}
+	case SyncMT:
+		return calls{"MP", (*Ring[int]).MPEnqueueBulk, (*Ring[int]).MPEnqueueBurst}
+	case SyncRTS:
+		return calls{"MPRTS", (*Ring[int]).MPRTSEnqueueBulk, (*Ring[int]).MPRTSEnqueueBurst}
+	}
+	return calls{"MPHTS", (*Ring[int]).MPHTSEnqueueBulk, (*Ring[int]).MPHTSEnqueueBurst}
+}
+
+func forcedDeq(m Sync) calls {
+	switch m {
+	case SyncST:
+		return calls{"SC", (*Ring[int]).SCDequeueBulk, (*Ring[int]).SCDequeueBurst}
+	case SyncMT:
+		return calls{"MC", (*Ring[int]).MCDequeueBulk, (*Ring[int]).MCDequeueBurst}
+	case SyncRTS:
+		return calls{"MCRTS", (*Ring[int]).MCRTSDequeueBulk, (*Ring[int]).MCRTSDequeueBurst}
+	}
+	return calls{"MCHTS", (*Ring[int]).MCHTSDequeueBulk, (*Ring[int]).MCHTSDequeueBurst}
+}
+
+func withEnq(m Sync) calls {
+	return calls{"with" + m.String(),
+		func(r *Ring[int], objs []int) int { n, _ := r.EnqueueWith(m, Fixed, objs); return n },
+		func(r *Ring[int], objs []int) int { n, _ := r.EnqueueWith(m, Variable, objs); return n }}
+}
+
+func withDeq(m Sync) calls {
+	return calls{"with" + m.String(),
+		func(r *Ring[int], objs []int) int { n, _ := r.DequeueWith(m, Fixed, objs); return n },
+		func(r *Ring[int], objs []int) int { n, _ := r.DequeueWith(m, Variable, objs); return n }}
+}
+
+func peekEnq(bulk bool) func(*Ring[int], []int) int {
+	return func(r *Ring[int], objs []int) int {
+		start := r.EnqueueBurstStart
+		if bulk {
+			start = r.EnqueueBulkStart
+		}
+		n, err := start(len(objs))
+		if err != nil {
+			panic(err)
+		}
+		if n == 0 {
+			return 0
+		}
+		if err := r.EnqueueFinish(objs[:n]); err != nil {
+			panic(err)
+		}
+		return n
+	}
+}
+
+func peekDeq(bulk bool) func(*Ring[int], []int) int {
+	return func(r *Ring[int], objs []int) int {
+		start := r.DequeueBurstStart
+		if bulk {
+			start = r.DequeueBulkStart
+		}
+		n, err := start(objs)
+		if err != nil {
+			panic(err)
+		}
+		if n == 0 {
+			return 0
+		}
+		if err := r.DequeueFinish(n); err != nil {
+			panic(err)
+		}
+		return n
+	}
+}
+
+func zcEnq(bulk bool) func(*Ring[int], []int) int {
+	return func(r *Ring[int], objs []int) int {
+		start := r.EnqueueZCBurstStart
+		if bulk {
+			start = r.EnqueueZCBulkStart
+		}
+		first, second, err := start(len(objs))
+		if err != nil {
+			panic(err)
+		}
+		k := copy(first, objs)
+		n := k + copy(second, objs[k:])
+		if err := r.EnqueueZCFinish(n); err != nil {
+			panic(err)
+		}
+		return n
+	}
+}
+
+func zcDeq(bulk bool) func(*Ring[int], []int) int {
+	return func(r *Ring[int], objs []int) int {
+		start := r.DequeueZCBurstStart
+		if bulk {
+			start = r.DequeueZCBulkStart
+		}
+		first, second, err := start(len(objs))
+		if err != nil {
+			panic(err)
+		}
+		k := copy(objs, first)
+		n := k + copy(objs[k:], second)
+		if err := r.DequeueZCFinish(n); err != nil {
+			panic(err)
+		}
+		return n
+	}
+}
+
+// Creation flags of each side, by mode.
+var (
+	allSyncs  = []Sync{SyncMT, SyncST, SyncRTS, SyncHTS}
+	prodFlag  = map[Sync]Flags{SyncMT: 0, SyncST: SPEnq, SyncRTS: MPRTSEnq, SyncHTS: MPHTSEnq}
+	consFlag  = map[Sync]Flags{SyncMT: 0, SyncST: SCDeq, SyncRTS: MCRTSDeq, SyncHTS: MCHTSDeq}
+	prodShort = map[Sync]string{SyncMT: "MP", SyncST: "SP", SyncRTS: "MPRTS", SyncHTS: "MPHTS"}
+	consShort = map[Sync]string{SyncMT: "MC", SyncST: "SC", SyncRTS: "MCRTS", SyncHTS: "MCHTS"}
+)
+
+func mk(p, c Sync, enq, deq calls) mode {
+	name := prodShort[p] + "/" + consShort[c]
+	if enq.name != "" || deq.name != "" {
+		name += "/" + enq.name + "+" + deq.name
+	}
+	return mode{name, prodFlag[p] | consFlag[c], enq.bulk, enq.burst, deq.bulk, deq.burst}
+}
+
+// modes lists every pairing of creation modes with the generic calls, forced
+// calls of every mode on rings of every mode, the With calls, and the peek
+// and zero-copy calls on every side that allows them.
+var modes = func() []mode {
+	var ms []mode
+	for _, p := range allSyncs {
+		for _, c := range allSyncs {
+			ms = append(ms, mk(p, c, genericEnqCalls, genericDeqCalls))
+		}
+	}
+	for _, created := range allSyncs {
+		for _, forced := range allSyncs {
+			ms = append(ms, mk(created, created, forcedEnq(forced), forcedDeq(forced)))
+		}
+		ms = append(ms, mk(created, created, withEnq(SyncRTS), withDeq(SyncHTS)))
+	}
+	for _, p := range []Sync{SyncST, SyncHTS} {
+		for _, c := range []Sync{SyncST, SyncHTS} {
+			ms = append(ms, mk(p, c, peekEnqCalls, peekDeqCalls), mk(p, c, zcEnqCalls, zcDeqCalls))
+		}
+	}
+	return ms
+}()
 
 func TestBulkAllOrNothing(t *testing.T) {
 	for _, m := range modes {
@@ -345,9 +521,9 @@ func TestWrap(t *testing.T) {
 				require.Equal(t, seq(want, next-want), out[:next-want])
 				require.True(t, r.Empty())
 				// The indices really did pass 2^32.
-				require.Less(t, r.prod.tail.Load(), start)
-				require.Equal(t, r.prod.tail.Load(), r.cons.tail.Load())
-				require.Equal(t, start+uint32(next), r.prod.tail.Load())
+				require.Less(t, r.prodTail(), start)
+				require.Equal(t, r.prodTail(), r.consTail())
+				require.Equal(t, start+uint32(next), r.prodTail())
 			})
 		}
 	}
@@ -431,24 +607,31 @@ func TestModel(t *testing.T) {
 					require.Equal(t, len(model) == 0, r.Empty())
 					require.Equal(t, len(model) == r.Capacity(), r.Full())
 				}
-				require.Less(t, r.prod.tail.Load(), uint32(math.MaxUint32-1000), "the indices wrapped")
+				require.Less(t, r.prodTail(), uint32(math.MaxUint32-1000), "the indices wrapped")
 			})
 		}
 	}
 }
 
-// TestLayout checks that the producer and consumer indices cannot share a
-// cache line with each other or with the read-only fields, whatever the
-// address of the Ring.
+// TestLayout checks that the producer and consumer sides sit alone in their
+// own 128-byte blocks, apart from each other and from the read-only fields,
+// and that the header has the size NewInMemory reserves for it.
 func TestLayout(t *testing.T) {
-	var r Ring[int]
-	prod := unsafe.Offsetof(r.prod)
-	cons := unsafe.Offsetof(r.cons)
-	ht := unsafe.Sizeof(r.prod)
-	readOnlyEnd := unsafe.Offsetof(r.name) + unsafe.Sizeof(r.name)
-	// Two byte ranges can share no 64-byte line if the gap between them is at
-	// least 64 bytes.
-	require.GreaterOrEqual(t, prod-readOnlyEnd, uintptr(cacheLine))
-	require.GreaterOrEqual(t, cons-(prod+ht), uintptr(cacheLine))
-	require.GreaterOrEqual(t, unsafe.Sizeof(r)-(cons+ht), uintptr(cacheLine))
+	var h header
+	prod := unsafe.Offsetof(h.prod)
+	cons := unsafe.Offsetof(h.cons)
+	sz := unsafe.Sizeof(h.prod)
+	require.Equal(t, uintptr(headerSize), unsafe.Sizeof(h))
+	require.Equal(t, uintptr(24), sz)
+	require.Equal(t, uintptr(2*cacheLine), prod)
+	require.Equal(t, uintptr(4*cacheLine), cons)
+	require.Less(t, unsafe.Offsetof(h.name)+unsafe.Sizeof(h.name), prod)
+	// The word the other side reads is the first of each side, 8-aligned.
+	require.Zero(t, unsafe.Offsetof(h.prod.ht)%8)
+	require.Zero(t, unsafe.Offsetof(h.prod.rtsHead)%8)
+	// A header from newHeader is aligned to 128 bytes, so that each side's
+	// block is one adjacent-line pair.
+	for range 10 {
+		require.Zero(t, uintptr(unsafe.Pointer(newHeader()))%(2*cacheLine))
+	}
 }

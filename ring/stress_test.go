@@ -69,6 +69,7 @@ type stressConfig[E any] struct {
 	enq, deq    []caller[E]
 	mk          func(p, seq uint32) E
 	rd          func(E) tag
+	setup       func(r *Ring[E]) // optional, before the run
 }
 
 // stress runs producers and consumers on one ring until every value has been
@@ -80,6 +81,9 @@ func stress[E any](t *testing.T, c stressConfig[E]) {
 	require.NoError(t, err)
 	// Start next to the 2^32 wrap so that the run crosses it.
 	r.setIndex(math.MaxUint32 - uint32(c.count) - 1000)
+	if c.setup != nil {
+		c.setup(r)
+	}
 
 	total := int64(c.producers * c.perProducer)
 	var received atomic.Int64
@@ -270,38 +274,38 @@ func TestMPWaitsForPredecessor(t *testing.T) {
 	r.setIndex(math.MaxUint32 - 2)
 
 	// The stalled producer: reserved 3 slots, not yet published.
-	old, n, _ := r.reserveProd(3, true, false)
+	old, n, _ := r.h.prod.reserve(SyncMT, &r.h.cons, r.capacity, 3, true)
 	require.Equal(t, uint32(3), n)
 
 	done := make(chan int)
 	go func() { done <- r.MPEnqueueBulk([]int{3, 4}) }()
 	// Poll (not sleep) until the second producer has reserved; it then spins
 	// in waitTurn.
-	for r.prod.head.Load() != old+5 {
+	for r.h.prod.ht.loadLo() != old+5 {
 		runtime.Gosched()
 	}
-	require.Equal(t, old, r.prod.tail.Load(), "the later producer published first")
+	require.Equal(t, old, r.prodTail(), "the later producer published first")
 	require.True(t, r.Empty())
 
 	r.put(old, []int{0, 1, 2})
-	publish(&r.prod.tail, old, 3, false)
+	r.h.prod.publish(SyncMT, old, 3)
 	require.Equal(t, 2, <-done)
-	require.Equal(t, old+5, r.prod.tail.Load())
+	require.Equal(t, old+5, r.prodTail())
 
 	// The same on the consumer side.
-	cold, n, _ := r.reserveCons(2, true, false)
+	cold, n, _ := r.h.cons.reserve(SyncMT, &r.h.prod, 0, 2, true)
 	require.Equal(t, uint32(2), n)
 	got := make([]int, 3)
 	go func() { done <- r.MCDequeueBulk(got) }()
-	for r.cons.head.Load() != cold+5 {
+	for r.h.cons.ht.loadLo() != cold+5 {
 		runtime.Gosched()
 	}
-	require.Equal(t, cold, r.cons.tail.Load(), "the later consumer published first")
+	require.Equal(t, cold, r.consTail(), "the later consumer published first")
 	require.Equal(t, 5, r.Count(), "entries being dequeued still count until published")
 
 	first := make([]int, 2)
 	r.get(cold, first)
-	publish(&r.cons.tail, cold, 2, false)
+	r.h.cons.publish(SyncMT, cold, 2)
 	require.Equal(t, 3, <-done)
 	require.Equal(t, []int{0, 1}, first)
 	require.Equal(t, []int{2, 3, 4}, got)
