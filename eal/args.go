@@ -3,6 +3,7 @@ package eal
 import (
 	"errors"
 	"fmt"
+	"math"
 	"slices"
 	"strconv"
 	"strings"
@@ -19,8 +20,9 @@ const MaxNUMANodes = 8
 // empty, as DPDK's default --file-prefix.
 const DefaultFilePrefix = "rte"
 
-// maxMB bounds memory amounts in MB so that a byte count (MB << 20) fits in int64.
-const maxMB = 1<<43 - 1
+// maxMB bounds memory amounts in MB so that a byte count (MB << 20) fits in an
+// int: 2^43-1 on 64-bit platforms, 2047 on 32-bit ones.
+const maxMB = math.MaxInt >> 20
 
 var (
 	// ErrUnknownOption is matched (errors.Is) by a ParseArgs error for an option
